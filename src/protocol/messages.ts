@@ -2,6 +2,8 @@
  * The signaling protocol: one discriminated union per direction, each a valibot
  * schema so the server (and the SDK, for what it receives) validates every frame
  * before acting on it. Types are inferred from the schemas, never written twice.
+ * Objects strip unknown keys rather than refuse them: a client cannot smuggle a
+ * field such as `src` through, and a newer client talking to an older server still works.
  */
 import * as v from 'valibot';
 import { ERROR_TYPES } from './errors.js';
@@ -22,21 +24,21 @@ export const Serialization = v.picklist(['binary', 'json', 'none']);
  * the SDK can hand them to simple-peer unchanged and the SFU can speak them too.
  */
 export const SignalData = v.variant('type', [
-  v.strictObject({ type: v.literal('offer'), sdp: v.pipe(v.string(), v.maxLength(MAX_SDP)) }),
-  v.strictObject({ type: v.literal('answer'), sdp: v.pipe(v.string(), v.maxLength(MAX_SDP)) }),
-  v.strictObject({
+  v.object({ type: v.literal('offer'), sdp: v.pipe(v.string(), v.maxLength(MAX_SDP)) }),
+  v.object({ type: v.literal('answer'), sdp: v.pipe(v.string(), v.maxLength(MAX_SDP)) }),
+  v.object({
     type: v.literal('candidate'),
-    candidate: v.strictObject({
+    candidate: v.object({
       candidate: v.pipe(v.string(), v.maxLength(1024)),
       sdpMid: v.optional(v.nullable(v.pipe(v.string(), v.maxLength(64)))),
       sdpMLineIndex: v.optional(v.nullable(v.pipe(v.number(), v.integer(), v.minValue(0)))),
       usernameFragment: v.optional(v.nullable(v.pipe(v.string(), v.maxLength(256)))),
     }),
   }),
-  v.strictObject({ type: v.literal('renegotiate'), renegotiate: v.literal(true) }),
-  v.strictObject({
+  v.object({ type: v.literal('renegotiate'), renegotiate: v.literal(true) }),
+  v.object({
     type: v.literal('transceiverRequest'),
-    transceiverRequest: v.strictObject({
+    transceiverRequest: v.object({
       kind: v.picklist(['audio', 'video']),
       init: v.optional(v.record(v.string(), v.unknown())),
     }),
@@ -45,7 +47,7 @@ export const SignalData = v.variant('type', [
 export type SignalData = v.InferOutput<typeof SignalData>;
 
 /** Sent with the first offer of a connection: what the callee needs to build its side. */
-export const ConnectionOptions = v.strictObject({
+export const ConnectionOptions = v.object({
   metadata: v.optional(v.unknown()),
   label: v.optional(v.pipe(v.string(), v.maxLength(128))),
   serialization: v.optional(Serialization),
@@ -68,7 +70,7 @@ export type RoomLogEntry = v.InferOutput<typeof RoomLogEntry>;
 // ---------------------------------------------------------------- client → server
 
 export const ClientMessage = v.variant('type', [
-  v.strictObject({
+  v.object({
     type: v.literal('signal'),
     dst: PeerId,
     connectionId: ConnectionId,
@@ -77,29 +79,29 @@ export const ClientMessage = v.variant('type', [
     options: v.optional(ConnectionOptions),
   }),
   /** One side hung up: the other side closes at once instead of waiting for ICE to time out. */
-  v.strictObject({ type: v.literal('hangup'), dst: PeerId, connectionId: ConnectionId, connectionType: ConnectionType }),
-  v.strictObject({ type: v.literal('list-peers'), requestId: RequestId }),
-  v.strictObject({ type: v.literal('peer-exists'), requestId: RequestId, peerId: v.string() }),
-  v.strictObject({
+  v.object({ type: v.literal('hangup'), dst: PeerId, connectionId: ConnectionId, connectionType: ConnectionType }),
+  v.object({ type: v.literal('list-peers'), requestId: RequestId }),
+  v.object({ type: v.literal('peer-exists'), requestId: RequestId, peerId: v.string() }),
+  v.object({
     type: v.literal('room-join'),
     room: RoomName,
     mode: RoomMode,
     receiveOnly: v.optional(v.boolean()),
     metadata: v.optional(v.unknown()),
   }),
-  v.strictObject({ type: v.literal('room-leave'), room: RoomName }),
-  v.strictObject({ type: v.literal('room-send'), room: RoomName, data: v.unknown() }),
-  v.strictObject({ type: v.literal('room-log'), requestId: RequestId, room: RoomName }),
+  v.object({ type: v.literal('room-leave'), room: RoomName }),
+  v.object({ type: v.literal('room-send'), room: RoomName, data: v.unknown() }),
+  v.object({ type: v.literal('room-log'), requestId: RequestId, room: RoomName }),
   /** Negotiation between a member and the server-side SFU of an `sfu` room. */
-  v.strictObject({ type: v.literal('sfu-signal'), room: RoomName, signal: SignalData }),
+  v.object({ type: v.literal('sfu-signal'), room: RoomName, signal: SignalData }),
 ]);
 export type ClientMessage = v.InferOutput<typeof ClientMessage>;
 
 // ---------------------------------------------------------------- server → client
 
 export const ServerMessage = v.variant('type', [
-  v.strictObject({ type: v.literal('open'), peerId: v.string(), sessionToken: v.string() }),
-  v.strictObject({
+  v.object({ type: v.literal('open'), peerId: v.string(), sessionToken: v.string() }),
+  v.object({
     type: v.literal('error'),
     errorType: v.picklist(ERROR_TYPES),
     message: v.string(),
@@ -108,7 +110,7 @@ export const ServerMessage = v.variant('type', [
     room: v.optional(v.string()),
     connectionId: v.optional(v.string()),
   }),
-  v.strictObject({
+  v.object({
     type: v.literal('signal'),
     src: v.string(),
     connectionId: v.string(),
@@ -116,24 +118,24 @@ export const ServerMessage = v.variant('type', [
     signal: SignalData,
     options: v.optional(ConnectionOptions),
   }),
-  v.strictObject({ type: v.literal('hangup'), src: v.string(), connectionId: v.string(), connectionType: ConnectionType }),
-  v.strictObject({ type: v.literal('peers'), requestId: v.number(), peers: v.array(v.string()) }),
-  v.strictObject({ type: v.literal('peer-exists'), requestId: v.number(), peerId: v.string(), exists: v.boolean() }),
-  v.strictObject({
+  v.object({ type: v.literal('hangup'), src: v.string(), connectionId: v.string(), connectionType: ConnectionType }),
+  v.object({ type: v.literal('peers'), requestId: v.number(), peers: v.array(v.string()) }),
+  v.object({ type: v.literal('peer-exists'), requestId: v.number(), peerId: v.string(), exists: v.boolean() }),
+  v.object({
     type: v.literal('room-joined'),
     room: v.string(),
     mode: RoomMode,
     /** Members already in the room, in join order, without the joiner. The joiner connects to each. */
     members: v.array(v.string()),
   }),
-  v.strictObject({ type: v.literal('room-left'), room: v.string() }),
-  v.strictObject({ type: v.literal('room-peer-join'), room: v.string(), peerId: v.string() }),
-  v.strictObject({ type: v.literal('room-peer-leave'), room: v.string(), peerId: v.string() }),
-  v.strictObject({ type: v.literal('room-data'), room: v.string(), src: v.string(), data: v.unknown() }),
-  v.strictObject({ type: v.literal('room-log'), requestId: v.number(), room: v.string(), log: v.array(RoomLogEntry) }),
-  v.strictObject({ type: v.literal('sfu-signal'), room: v.string(), signal: SignalData }),
+  v.object({ type: v.literal('room-left'), room: v.string() }),
+  v.object({ type: v.literal('room-peer-join'), room: v.string(), peerId: v.string() }),
+  v.object({ type: v.literal('room-peer-leave'), room: v.string(), peerId: v.string() }),
+  v.object({ type: v.literal('room-data'), room: v.string(), src: v.string(), data: v.unknown() }),
+  v.object({ type: v.literal('room-log'), requestId: v.number(), room: v.string(), log: v.array(RoomLogEntry) }),
+  v.object({ type: v.literal('sfu-signal'), room: v.string(), signal: SignalData }),
   /** Which member each forwarded SFU stream belongs to (keyed by the stream id in the server's SDP). */
-  v.strictObject({ type: v.literal('sfu-streams'), room: v.string(), streams: v.record(v.string(), v.string()) }),
+  v.object({ type: v.literal('sfu-streams'), room: v.string(), streams: v.record(v.string(), v.string()) }),
 ]);
 export type ServerMessage = v.InferOutput<typeof ServerMessage>;
 

@@ -1,0 +1,99 @@
+/**
+ * Debian Chromium headless through puppeteer-core, and a tiny static server for
+ * the bench pages. All contenders' libraries are served from this one origin
+ * (ours from dist/, PeerJS from its dist/), so loading costs the same for each.
+ */
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { extname, join, normalize } from 'node:path';
+import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import { ROOT } from './servers.js';
+
+export const CHROMIUM = '/usr/bin/chromium';
+
+export const CHROMIUM_FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-dev-shm-usage',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--use-fake-device-for-media-stream',
+  '--use-fake-ui-for-media-stream',
+  '--autoplay-policy=no-user-gesture-required',
+  '--disable-features=WebRtcHideLocalIpsWithMdns',
+  '--headless=new',
+];
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.map': 'application/json',
+  '.json': 'application/json',
+};
+
+/** URL prefix → directory under the project root. Nothing else is served. */
+const MOUNTS: [string, string][] = [
+  ['/bench/', 'bench/pages/'],
+  ['/dist/', 'dist/'],
+  ['/vendor/peerjs/', 'node_modules/peerjs/dist/'],
+];
+
+export interface StaticServer {
+  origin: string;
+  close(): Promise<void>;
+}
+
+export async function startStaticServer(): Promise<StaticServer> {
+  const server: Server = createServer((req, res) => {
+    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    const mount = MOUNTS.find(([prefix]) => path.startsWith(prefix));
+    const file = mount ? normalize(join(ROOT, mount[1], path.slice(mount[0].length))) : '';
+    if (!mount || !file.startsWith(join(ROOT, mount[1])) || !existsSync(file) || !statSync(file).isFile()) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+    createReadStream(file).pipe(res);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  return puppeteer.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: CHROMIUM_FLAGS,
+    protocolTimeout: 300_000,
+  });
+}
+
+/** Opens the bench page; it exposes `window.bench` once its local media is ready. */
+export async function openBenchPage(browser: Browser, origin: string, log: (line: string) => void): Promise<Page> {
+  const page = await browser.newPage();
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warn') log(`[page ${m.type()}] ${m.text()}`);
+  });
+  page.on('pageerror', (e) => log(`[page error] ${String(e)}`));
+  await page.goto(`${origin}/bench/index.html`);
+  await page.waitForFunction('window.benchReady === true', { timeout: 30_000 });
+  return page;
+}
+
+export async function chromiumVersion(): Promise<string> {
+  const browser = await launchBrowser();
+  try {
+    return await browser.version();
+  } finally {
+    await browser.close();
+  }
+}
