@@ -16,8 +16,33 @@ function containsBinary(value: unknown, depth = 0): boolean {
   return false;
 }
 
+/**
+ * @msgpack/msgpack encodes typed arrays as `bin` but a bare ArrayBuffer as an empty
+ * map, so every ArrayBuffer inside a value is swapped for a Uint8Array view of it
+ * (no copy of the bytes). Values without one are returned as they are.
+ */
+export function viewArrayBuffers(value: unknown, depth = 0): unknown {
+  if (value instanceof ArrayBuffer) return new Uint8Array(value);
+  if (depth > 32 || value === null || typeof value !== 'object' || ArrayBuffer.isView(value)) return value;
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined;
+    value.forEach((item, i) => {
+      const mapped = viewArrayBuffers(item, depth + 1);
+      if (mapped !== item) (copy ??= [...value])[i] = mapped;
+    });
+    return copy ?? value;
+  }
+  if (Object.getPrototypeOf(value) !== Object.prototype) return value;
+  let copy: Record<string, unknown> | undefined;
+  for (const [key, item] of Object.entries(value)) {
+    const mapped = viewArrayBuffers(item, depth + 1);
+    if (mapped !== item) (copy ??= { ...(value as Record<string, unknown>) })[key] = mapped;
+  }
+  return copy ?? value;
+}
+
 export function encodeFrame(message: object): Frame {
-  return containsBinary(message) ? encode(message) : JSON.stringify(message);
+  return containsBinary(message) ? encode(viewArrayBuffers(message)) : JSON.stringify(message);
 }
 
 export function frameByteLength(frame: Frame): number {
