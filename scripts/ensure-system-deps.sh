@@ -1,10 +1,9 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs from Debian's packages (Chromium for the browser
-# tests, redis-server for the cluster tests). Does nothing when both are present.
+# tests). Does nothing when it is present.
 set -euo pipefail
 missing=()
 command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || missing+=(chromium)
-command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   echo "ecl-webrtc: installing ${missing[*]} with apt-get" >&2
