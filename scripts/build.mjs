@@ -54,6 +54,8 @@ await Promise.all([
     entryPoints: [join(root, 'src/index.ts')],
     outfile: join(dist, 'ecl-webrtc.iife.js'),
     format: 'iife',
+    // The SDK is reachable as window.EclWebRTC (Peer, getDisplayStream, …) from classic scripts.
+    globalName: 'EclWebRTC',
   }),
   build({
     entryPoints: { cli: join(root, 'src/server/cli.ts'), index: join(root, 'src/server/index.ts') },

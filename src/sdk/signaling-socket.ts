@@ -16,7 +16,8 @@ export interface SocketHandlers {
 
 /** `server` option → WebSocket URL. Accepts ws(s)://, http(s):// and paths relative to the page. */
 export function signalingUrl(server: string | undefined, params: { key: string; id?: string | null; token?: string | null }): string {
-  const base = typeof location !== 'undefined' ? location.href : 'http://localhost/';
+  // baseURI, not location.href: a srcdoc iframe's location is about:srcdoc, its base is its parent's URL.
+  const base = typeof document !== 'undefined' ? document.baseURI : typeof location !== 'undefined' ? location.href : 'http://localhost/';
   const url = new URL(server ?? '/signaling', base);
   if (url.protocol === 'http:') url.protocol = 'ws:';
   else if (url.protocol === 'https:') url.protocol = 'wss:';
