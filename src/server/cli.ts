@@ -15,7 +15,9 @@ const USAGE = `Usage: ecl-webrtc-server [options]
   --max-mesh N    members per mesh room (default: ${DEFAULT_OPTIONS.maxMeshMembers})
   --max-sfu N     members per SFU room (default: ${DEFAULT_OPTIONS.maxSfuMembers})
   --max-room-data BYTES  largest room.send payload (default: ${DEFAULT_OPTIONS.maxRoomDataBytes})
-  --verbose       log connections and refusals
+  --sfu-ip IP     address browsers use to reach SFU media, e.g. a public IP behind NAT (repeatable)
+  --sfu-ports A-B UDP port range for SFU media (default: any)
+  --verbose       log connections, refusals and SFU negotiation problems
   -h, --help      show this help`;
 
 function packageRoot(): string {
@@ -33,6 +35,8 @@ async function main(): Promise<void> {
       'max-mesh': { type: 'string' },
       'max-sfu': { type: 'string' },
       'max-room-data': { type: 'string' },
+      'sfu-ip': { type: 'string', multiple: true },
+      'sfu-ports': { type: 'string' },
       verbose: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -47,6 +51,13 @@ async function main(): Promise<void> {
     if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} must be a whole number, got "${value}"`);
     return n;
   };
+  const portRange = (value: string | undefined): [number, number] | undefined => {
+    if (value === undefined) return undefined;
+    const match = /^(\d+)-(\d+)$/.exec(value);
+    const [low, high] = match ? [Number(match[1]), Number(match[2])] : [NaN, NaN];
+    if (!(low > 0 && high <= 65535 && low <= high)) throw new Error(`--sfu-ports must look like 40000-40999, got "${value}"`);
+    return [low, high];
+  };
   const root = packageRoot();
   const distDir = join(root, 'dist');
   if (!existsSync(join(distDir, 'ecl-webrtc.js'))) {
@@ -60,6 +71,8 @@ async function main(): Promise<void> {
     maxMeshMembers: int(values['max-mesh'], 'max-mesh'),
     maxSfuMembers: int(values['max-sfu'], 'max-sfu'),
     maxRoomDataBytes: int(values['max-room-data'], 'max-room-data'),
+    sfuAnnouncedIps: values['sfu-ip'],
+    sfuPortRange: portRange(values['sfu-ports']),
     verbose: values.verbose,
     demoDir: join(root, 'demo'),
     distDir,

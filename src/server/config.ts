@@ -24,7 +24,11 @@ export interface ServerOptions {
   /** Directories served over HTTP; `null` disables static serving (tests that attach to another server). */
   demoDir: string | null;
   distDir: string | null;
-  /** Log connections and refusals to stdout. */
+  /** Addresses the SFU offers to browsers besides its own interfaces (e.g. a public IP behind NAT). */
+  sfuAnnouncedIps?: string[];
+  /** UDP port range for SFU media, so a firewall can be opened for exactly that. */
+  sfuPortRange?: [number, number];
+  /** Log connections, refusals and SFU negotiation problems to stdout. */
   verbose: boolean;
 }
 

@@ -30,16 +30,21 @@ export interface CreateOptions extends Partial<ServerOptions> {
   attachTo?: Server;
 }
 
-async function loadSfu(): Promise<SfuPort> {
+/** werift is imported only when the first SFU room opens: a mesh-only server never loads it. */
+async function loadSfu(options: ServerOptions): Promise<SfuPort> {
   const { Sfu } = await import('./sfu/index.js');
-  return new Sfu();
+  return new Sfu({
+    ...(options.sfuAnnouncedIps ? { iceAdditionalHostAddresses: options.sfuAnnouncedIps } : {}),
+    ...(options.sfuPortRange ? { icePortRange: options.sfuPortRange } : {}),
+    ...(options.verbose ? { log: (message: string, details?: object) => console.log(`[sfu] ${message}`, details ?? '') } : {}),
+  });
 }
 
 export async function createEclServer(input: CreateOptions = {}): Promise<EclServer> {
   const { attachTo, ...rest } = input;
   const options = resolveOptions(rest);
   const keys = new ApiKeys(options.apiKeys ?? (options.keysFile ? loadKeysFile(options.keysFile) : undefined));
-  const signaling = new SignalingService(options, keys, loadSfu);
+  const signaling = new SignalingService(options, keys, () => loadSfu(options));
   const statics = new StaticFiles(
     [
       options.distDir ? { prefix: '/dist/', dir: resolve(options.distDir) } : undefined,
