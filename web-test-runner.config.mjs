@@ -36,6 +36,8 @@ export const TEST_SERVER_OPTIONS = {
   heartbeatMs: 5000,
   maxMeshMembers: 6,
   maxSfuMembers: 6,
+  // Above the 1 MiB default, so a test shows the SDK applies the server's limit, not its own.
+  maxRoomDataBytes: 2 * 1024 * 1024,
 };
 
 function freePort() {

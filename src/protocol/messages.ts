@@ -100,7 +100,13 @@ export type ClientMessage = v.InferOutput<typeof ClientMessage>;
 // ---------------------------------------------------------------- server → client
 
 export const ServerMessage = v.variant('type', [
-  v.object({ type: v.literal('open'), peerId: v.string(), sessionToken: v.string() }),
+  v.object({
+    type: v.literal('open'),
+    peerId: v.string(),
+    sessionToken: v.string(),
+    /** The server's configured limits, so the SDK refuses what the server would refuse before sending it. */
+    limits: v.object({ maxRoomDataBytes: v.number() }),
+  }),
   v.object({
     type: v.literal('error'),
     errorType: v.picklist(ERROR_TYPES),

@@ -15,6 +15,8 @@ export interface PeerContext {
   /** The local peer ID (null until the first `open`). */
   readonly peerId: string | null;
   readonly rtcConfig: RTCConfiguration | undefined;
+  /** The server's `room.send` limit, from its `open` message (1 MiB, the server default, until then). */
+  readonly maxRoomDataBytes: number;
   readonly logger: Logger;
   /**
    * Sends a message on the signaling socket, queueing it while the socket is

@@ -62,6 +62,7 @@ export class Peer extends Emitter<PeerEvents> {
   #context: PeerContext;
   #socket: SignalingSocket | null = null;
   #token: string | null = null;
+  #maxRoomDataBytes = 1024 * 1024;
   #everOpened = false;
   /** Whether the current socket got its `open` (a failed connect attempt is not a drop). */
   #socketOpened = false;
@@ -244,6 +245,7 @@ export class Peer extends Emitter<PeerEvents> {
     const sessionLost = this.#token !== null && this.#token !== message.sessionToken;
     this.id = message.peerId;
     this.#token = message.sessionToken;
+    this.#maxRoomDataBytes = message.limits.maxRoomDataBytes;
     this.open = true;
     this.disconnected = false;
     this.#everOpened = true;
@@ -490,6 +492,9 @@ export class Peer extends Emitter<PeerEvents> {
       },
       get rtcConfig() {
         return peer.options.config;
+      },
+      get maxRoomDataBytes() {
+        return peer.#maxRoomDataBytes;
       },
       logger: this.#logger,
       send: (message) => this.#send(message),

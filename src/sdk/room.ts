@@ -58,9 +58,6 @@ export type SfuServerMessage = ServerMessageOf<'sfu-signal' | 'sfu-streams'>;
 /** A peer-to-peer offer whose options name this room (mesh rooms accept them). */
 export type RoomSignalMessage = ServerMessageOf<'signal'>;
 
-/** Largest `send` payload, as the server's default limit (1 MiB); bigger is refused before it leaves. */
-export const MAX_ROOM_DATA_BYTES = 1024 * 1024;
-
 export abstract class Room extends Emitter<RoomEvents> {
   readonly name: string;
   readonly mode: 'mesh' | 'sfu';
@@ -245,8 +242,10 @@ export abstract class Room extends Emitter<RoomEvents> {
     // minus the `{data: …}` wrapper: 9 bytes of JSON, 6 of MessagePack.
     const frame = encodeFrame({ data });
     const bytes = frameByteLength(frame) - (typeof frame === 'string' ? 9 : 6);
-    if (bytes > MAX_ROOM_DATA_BYTES) {
-      this.#deferError(new PeerError('room-error', `room data of ${bytes} bytes exceeds the limit of ${MAX_ROOM_DATA_BYTES} bytes`));
+    // The server's own limit (it says so when the peer opens): bigger is refused before it leaves.
+    const limit = this.context.maxRoomDataBytes;
+    if (bytes > limit) {
+      this.#deferError(new PeerError('room-error', `room data of ${bytes} bytes exceeds the limit of ${limit} bytes`));
       return;
     }
     try {

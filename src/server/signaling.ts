@@ -143,7 +143,12 @@ export class SignalingService {
       /* 'close' follows and does the cleanup; without a listener ws would throw. */
     });
 
-    session.send({ type: 'open', peerId: session.id, sessionToken: session.token });
+    session.send({
+      type: 'open',
+      peerId: session.id,
+      sessionToken: session.token,
+      limits: { maxRoomDataBytes: this.options.maxRoomDataBytes },
+    });
     session.flushQueue();
     this.#log(`open ${ns.key}/${session.id}`);
   }

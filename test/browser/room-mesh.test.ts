@@ -133,23 +133,29 @@ describe('MeshRoom', () => {
     ra.send(new Uint8Array([9, 8, 7]));
     ra.send({ nested: new Float32Array([0.5]).buffer });
 
+    // The test server allows 2 MiB (it says so in `open`): 1.5 MiB goes through, one byte over 2 MiB does not.
+    ra.send(new Uint8Array(1.5 * 1024 * 1024).fill(7));
     const error = next<PeerError>(ra, 'error');
-    ra.send(new Uint8Array(1024 * 1024 + 1));
+    ra.send(new Uint8Array(2 * 1024 * 1024 + 1));
     expect((await error).type).to.equal('room-error');
+    expect((await error).message).to.contain(`limit of ${2 * 1024 * 1024} bytes`);
 
     ra.send('end-a');
     rb.send('end-b');
     await waitFor(() => db.some((d) => d.data === 'end-a') && dc.some((d) => d.data === 'end-a') && da.some((d) => d.data === 'end-b'), 'markers');
     for (const received of [db, dc]) {
       const fromA = received.filter((d) => d.src === a!.id);
-      expect(fromA).to.have.length(4);
+      expect(fromA).to.have.length(5);
       expect(fromA[0]!.data).to.deep.equal({ kind: 'json', list: [1, 'two'] });
       expect(fromA[1]!.data).to.be.instanceOf(Uint8Array);
       expect([...(fromA[1]!.data as Uint8Array)]).to.deep.equal([9, 8, 7]);
       const nested = (fromA[2]!.data as { nested: Uint8Array }).nested;
       expect(nested).to.be.instanceOf(Uint8Array);
       expect([...nested]).to.deep.equal([...new Uint8Array(new Float32Array([0.5]).buffer)]);
-      expect(fromA[3]!.data).to.equal('end-a');
+      const large = fromA[3]!.data as Uint8Array;
+      expect(large.byteLength).to.equal(1.5 * 1024 * 1024);
+      expect(large.every((byte) => byte === 7)).to.equal(true);
+      expect(fromA[4]!.data).to.equal('end-a');
     }
     // The sender hears only the others.
     expect(da.map((d) => d.src)).to.deep.equal([b!.id]);

@@ -52,6 +52,13 @@ describe('rooms on the server', () => {
     await Promise.all([a, b, c].map((m) => m.close()));
   });
 
+  it('announces its room data limit when a peer opens', async () => {
+    const c = new Client(`${server.signalingUrl}?key=demo`);
+    const open = await c.next('open');
+    assert.deepEqual(open.limits, { maxRoomDataBytes: 64 * 1024 });
+    await c.close();
+  });
+
   it('refuses over-size data and data into a room the sender has not joined, with room-error', async () => {
     const a = await Client.open(server, 'key=demo');
     join(a, 'big');
