@@ -32,7 +32,7 @@ export class Client {
     this.ws.on('error', () => undefined);
   }
 
-  static async open(server: EclServer, query: string, headers?: Record<string, string>): Promise<Client & { id: string; token: string }> {
+  static async open(server: Pick<EclServer, 'signalingUrl'>, query: string, headers?: Record<string, string>): Promise<Client & { id: string; token: string }> {
     const client = new Client(`${server.signalingUrl}?${query}`, headers);
     const first = await client.next((m) => m.type === 'open' || m.type === 'error');
     if (first.type !== 'open') throw new Error(`expected open, got ${JSON.stringify(first)}`);
