@@ -35,11 +35,11 @@ const TYPES: Record<string, string> = {
   '.json': 'application/json',
 };
 
-/** URL prefix → directory under the project root. Nothing else is served. */
+/** URL prefix → directory. Nothing else is served. BENCH_DIST points /dist/ elsewhere (a scratch build). */
 const MOUNTS: [string, string][] = [
-  ['/bench/', 'bench/pages/'],
-  ['/dist/', 'dist/'],
-  ['/vendor/peerjs/', 'node_modules/peerjs/dist/'],
+  ['/bench/', join(ROOT, 'bench/pages/')],
+  ['/dist/', process.env.BENCH_DIST ? `${process.env.BENCH_DIST.replace(/\/$/, '')}/` : join(ROOT, 'dist/')],
+  ['/vendor/peerjs/', join(ROOT, 'node_modules/peerjs/dist/')],
 ];
 
 export interface StaticServer {
@@ -50,9 +50,13 @@ export interface StaticServer {
 export async function startStaticServer(): Promise<StaticServer> {
   const server: Server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    if (path === '/favicon.ico') {
+      res.writeHead(204).end();
+      return;
+    }
     const mount = MOUNTS.find(([prefix]) => path.startsWith(prefix));
-    const file = mount ? normalize(join(ROOT, mount[1], path.slice(mount[0].length))) : '';
-    if (!mount || !file.startsWith(join(ROOT, mount[1])) || !existsSync(file) || !statSync(file).isFile()) {
+    const file = mount ? normalize(join(mount[1], path.slice(mount[0].length))) : '';
+    if (!mount || !file.startsWith(mount[1]) || !existsSync(file) || !statSync(file).isFile()) {
       res.writeHead(404).end();
       return;
     }
@@ -79,7 +83,9 @@ export async function launchBrowser(): Promise<Browser> {
 
 /** Opens the bench page; it exposes `window.bench` once its local media is ready. */
 export async function openBenchPage(browser: Browser, origin: string, log: (line: string) => void): Promise<Page> {
-  const page = await browser.newPage();
+  // A context of its own gives the page its own window: two tabs of one window would
+  // leave the first one hidden (no requestVideoFrameCallback, background scheduling).
+  const page = await (await browser.createBrowserContext()).newPage();
   page.on('console', (m) => {
     if (m.type() === 'error' || m.type() === 'warn') log(`[page ${m.type()}] ${m.text()}`);
   });

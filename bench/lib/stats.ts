@@ -19,3 +19,21 @@ export function ratio(ours: number | undefined, theirs: number | undefined): str
   if (ours === undefined || theirs === undefined || !Number.isFinite(ours) || !Number.isFinite(theirs) || theirs === 0) return '—';
   return `${(ours / theirs).toFixed(2)}×`;
 }
+
+/**
+ * 95 % bootstrap interval of median(a) − median(b) (2000 resamples, fixed seed so a
+ * rerun of the report on the same samples prints the same interval).
+ */
+export function medianDiffInterval(a: number[], b: number[]): [number, number] {
+  if (!a.length || !b.length) return [Number.NaN, Number.NaN];
+  let seed = 0x9e3779b9;
+  const rand = () => {
+    seed ^= seed << 13;
+    seed ^= seed >>> 17;
+    seed ^= seed << 5;
+    return (seed >>> 0) / 2 ** 32;
+  };
+  const resample = (v: number[]) => median(v.map(() => v[Math.floor(rand() * v.length)]));
+  const diffs = Array.from({ length: 2000 }, () => resample(a) - resample(b));
+  return [quantile(diffs, 0.025), quantile(diffs, 0.975)];
+}

@@ -8,6 +8,41 @@
 /** Wall-clock milliseconds with sub-ms resolution, comparable across the two pages. */
 const now = () => performance.timeOrigin + performance.now();
 
+// Every library creates its RTCPeerConnection through the global at call time, so a
+// subclass installed here sees each one: the phase breakdown of a call comes from these
+// marks, the same way for every contender.
+const pcLog = [];
+const NativePC = window.RTCPeerConnection;
+window.RTCPeerConnection = class InstrumentedPC extends NativePC {
+  constructor(...args) {
+    super(...args);
+    const marks = { created: now() };
+    // Non-enumerable so the marks object can be returned to puppeteer as plain data.
+    Object.defineProperty(marks, 'pc', { value: this });
+    pcLog.push(marks);
+    this.addEventListener('signalingstatechange', () => {
+      if (this.signalingState === 'have-local-offer') marks.localOffer ??= now();
+      if (this.signalingState === 'stable' && marks.localOffer) marks.remoteAnswer ??= now();
+    });
+    this.addEventListener('connectionstatechange', () => {
+      if (this.connectionState === 'connected') marks.connected ??= now();
+    });
+    this.addEventListener('track', () => (marks.track ??= now()));
+  }
+  addIceCandidate(...args) {
+    const marks = pcLog.find((m) => m.pc === this);
+    if (marks) marks.remoteCandidate ??= now();
+    return super.addIceCandidate(...args);
+  }
+};
+// The first signaling frame after the local offer: when the offer went on the wire.
+const nativeSend = WebSocket.prototype.send;
+WebSocket.prototype.send = function (data) {
+  const pending = pcLog[pcLog.length - 1];
+  if (pending?.localOffer && !pending.offerSent) pending.offerSent = now();
+  return nativeSend.call(this, data);
+};
+
 const endpoints = {};
 const state = {};
 let localStream;
@@ -60,9 +95,23 @@ async function sha256(chunks, total) {
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
 
+// One random payload per page, its hash and its message slicings, made once: not timed, not repeated.
 let payload;
+let payloadHash;
+const slicings = new Map();
+function messagesOf(size, total) {
+  if (!slicings.has(size)) {
+    const data = payloadOf(total);
+    const messages = [];
+    for (let i = 0; i < total; i += size) messages.push(data.slice(i, Math.min(total, i + size)).buffer);
+    slicings.set(size, messages);
+  }
+  return slicings.get(size);
+}
 function payloadOf(total) {
   if (payload?.byteLength === total) return payload;
+  payloadHash = undefined;
+  slicings.clear();
   payload = new Uint8Array(total);
   for (let i = 0; i < total; i += 65536) crypto.getRandomValues(payload.subarray(i, Math.min(total, i + 65536)));
   return payload;
@@ -90,10 +139,12 @@ window.bench = {
     const s = stateOf(contender);
     const t0 = now();
     const handle = endpoints[contender].call(remoteId);
+    const returned = now();
     s.calls.push(handle);
     const stream = await handle.remoteStream;
     const t1 = await firstFrame(stream, s.videos);
-    return { t0, t1 };
+    const marks = { ...(pcLog.find((m) => m.created >= t0) ?? {}), returned };
+    return { t0, t1, marks };
   },
 
   calleeFrameCount: (contender) => stateOf(contender).calleeFrames.length,
@@ -104,9 +155,12 @@ window.bench = {
     const s = stateOf(contender);
     const t0 = now();
     const conn = endpoints[contender].connect(remoteId);
+    const returned = now();
     s.conns.push(conn);
     await conn.opened;
-    return { t0, t1: now() };
+    const t1 = now();
+    const marks = { ...(pcLog.find((m) => m.created >= t0) ?? {}), returned };
+    return { t0, t1, marks };
   },
 
   incomingCount: (contender) => stateOf(contender).incoming.length,
@@ -135,9 +189,7 @@ window.bench = {
 
   /** Sender: sends `total` bytes in `size`-byte messages on the prepared connection. */
   async throughputGo(contender, size, total) {
-    const data = payloadOf(total);
-    const messages = [];
-    for (let i = 0; i < total; i += size) messages.push(data.slice(i, Math.min(total, i + size)).buffer);
+    const messages = messagesOf(size, total);
     const conn = window.__throughputConn;
     const t0 = now();
     await conn.sendAll(messages);
@@ -147,7 +199,9 @@ window.bench = {
   /** Sender: opens the connection (untimed) so the receiver can be armed before the first byte. */
   async prepareThroughput(contender, remoteId, total) {
     const s = stateOf(contender);
-    const hash = await sha256([payloadOf(total)], total);
+    payloadOf(total);
+    payloadHash ??= await sha256([payload], total);
+    const hash = payloadHash;
     const conn = endpoints[contender].connect(remoteId);
     s.conns.push(conn);
     await conn.opened;

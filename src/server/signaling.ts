@@ -220,7 +220,8 @@ export class SignalingService {
     if (!session.takeRateToken()) {
       return this.#error(session, 'invalid-message', `rate limit exceeded (${this.options.rateLimitPerSecond} messages/s)`);
     }
-    const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
+    // ws hands over a Buffer for ordinary frames: use it as is (Buffer.from would copy every frame).
+    const bytes = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
     let raw: unknown;
     try {
       raw = decodeFrame(isBinary ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) : bytes.toString('utf8'));
