@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
 import type { MeshRoom, Peer, PeerError, RoomData, RoomOptions, RoomStream } from '../../src/sdk/index.js';
-import { dropPeer, framesDecoded, serverState, streamDecodes, waitFor } from './helpers/env.js';
+import { dropPeer, framesDecoded, serverState, streamDecodes, videoShape, waitFor } from './helpers/env.js';
 import { camera, canvasStream, next, openPeer, uid } from './sdk-support.js';
 
 async function peers(n: number, prefix: string, key = 'demo'): Promise<Peer[]> {
@@ -106,6 +106,8 @@ describe('MeshRoom', () => {
     for (const event of ['peerJoin', 'peerLeave', 'data', 'stream'] as const) rx.on(event, () => xEvents.push(event));
     const ra = await join(a!, name);
     const bJoined = next<string>(ra, 'peerJoin');
+    // Listen before b joins: b's stream may reach a while the data below is on its way.
+    const streamOfB = next<RoomStream>(ra, 'stream');
     const rb = await join(b!, name, { stream: await camera() });
     expect(await bJoined).to.equal(b!.id);
     expect(rx.members).to.deep.equal([]);
@@ -113,7 +115,7 @@ describe('MeshRoom', () => {
     const got = next<RoomData>(rb, 'data');
     ra.send({ hello: 'demo' });
     expect((await got).data).to.deep.equal({ hello: 'demo' });
-    await next<RoomStream>(ra, 'stream');
+    expect((await streamOfB).peerId).to.equal(b!.id);
     // x's own log (kept by the server per key) has only x's join: nothing of key demo reached its room.
     const log = await rx.getLog();
     expect(log.map((e) => [e.type, e.peerId])).to.deep.equal([['join', x!.id]]);
@@ -302,8 +304,8 @@ describe('MeshRoom', () => {
       return streamDecodes(seen.get(a!.id!)!);
     }));
     const pcs = ra.getPeerConnections();
-    ra.replaceStream(canvasStream(320, 240));
-    await waitFor(() => fromA.every((v) => v.videoWidth === 320 && v.videoHeight === 240), 'everyone sees a\'s new 320x240 video');
+    ra.replaceStream(canvasStream(320, 180));
+    await waitFor(() => fromA.every((v) => videoShape(v) === 'canvas 16:9'), 'everyone sees a\'s new 16:9 video');
     expect(ra.getPeerConnections()).to.deep.equal(pcs);
   });
 

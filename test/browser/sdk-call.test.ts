@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
 import type { MediaConnection, Peer } from '../../src/sdk/index.js';
-import { framesDecoded, streamDecodes, waitFor } from './helpers/env.js';
+import { framesDecoded, streamDecodes, videoShape, waitFor } from './helpers/env.js';
 import { camera, canvasStream, next, openPeer, uid } from './sdk-support.js';
 
 async function pair(): Promise<[Peer, Peer]> {
@@ -36,8 +36,8 @@ describe('SDK MediaConnection', () => {
     expect(remoteAtA.getAudioTracks()).to.have.length(1);
     expect(remoteAtB.getVideoTracks()).to.have.length(1);
     const [videoA, videoB] = await Promise.all([streamDecodes(remoteAtA, 'caller decodes'), streamDecodes(remoteAtB, 'callee decodes')]);
-    expect(videoA.videoWidth).to.equal(640);
-    expect(videoB.videoWidth).to.equal(640);
+    expect(videoShape(videoA)).to.equal('camera 4:3');
+    expect(videoShape(videoB)).to.equal('camera 4:3');
     const pcA = outgoing.getPeerConnection()!;
     const pcB = callee.getPeerConnection()!;
     expect(pcA).to.be.instanceOf(RTCPeerConnection);
@@ -99,19 +99,19 @@ describe('SDK MediaConnection', () => {
     await waitFor(async () => (await framesDecoded(callee.getPeerConnection()!)) > 0, 'callee framesDecoded > 0');
   });
 
-  it('replaceStream swaps the sent video without a new call (remote sees 320x240 instead of 640x480)', async () => {
+  it('replaceStream swaps the sent video without a new call (remote sees the 16:9 canvas instead of the 4:3 camera)', async () => {
     const [a, b] = await pair();
     let calls = 0;
     b.on('call', () => (calls += 1));
     const { outgoing, callee } = await connect(a, b, await camera(), await camera());
     const remoteAtB = await next<MediaStream>(callee, 'stream');
     const video = await streamDecodes(remoteAtB, 'camera frames');
-    expect(video.videoWidth).to.equal(640);
+    expect(videoShape(video)).to.equal('camera 4:3');
     const pcBefore = outgoing.getPeerConnection();
 
-    const canvas = canvasStream(320, 240);
+    const canvas = canvasStream(320, 180);
     outgoing.replaceStream(canvas);
-    await waitFor(() => video.videoWidth === 320 && video.videoHeight === 240, 'remote video switches to the 320x240 canvas');
+    await waitFor(() => videoShape(video) === 'canvas 16:9', 'remote video switches to the 16:9 canvas');
     const before = await framesDecoded(callee.getPeerConnection()!);
     await waitFor(async () => (await framesDecoded(callee.getPeerConnection()!)) > before, 'frames keep being decoded after the switch');
     expect(outgoing.getPeerConnection()).to.equal(pcBefore);
@@ -127,9 +127,9 @@ describe('SDK MediaConnection', () => {
     await next(callee, 'stream');
     const pc = outgoing.getPeerConnection();
     const streamAtA = next<MediaStream>(outgoing, 'stream');
-    callee.replaceStream(canvasStream(320, 240));
+    callee.replaceStream(canvasStream(320, 180));
     const video = await streamDecodes(await streamAtA, 'caller decodes the callee\'s new video');
-    expect(video.videoWidth).to.equal(320);
+    expect(videoShape(video)).to.equal('canvas 16:9');
     expect(outgoing.getPeerConnection()).to.equal(pc);
   });
 });

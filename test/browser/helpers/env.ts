@@ -47,6 +47,19 @@ export async function videoDecodes(video: HTMLVideoElement, what = 'video frames
   await waitFor(() => video.videoWidth > 0 && video.videoHeight > 0, what);
 }
 
+/**
+ * What a remote video shows, by shape: the fake camera is 4:3 and test canvases are 16:9.
+ * The shape, not the pixel size, because WebRTC scales resolution down under CPU load
+ * (keeping the aspect ratio), so a width check would fail on a busy machine for no fault of ours.
+ */
+export function videoShape(video: HTMLVideoElement): 'camera 4:3' | 'canvas 16:9' | 'other' | 'none' {
+  if (!video.videoWidth || !video.videoHeight) return 'none';
+  const ratio = video.videoWidth / video.videoHeight;
+  if (Math.abs(ratio - 4 / 3) < 0.03) return 'camera 4:3';
+  if (Math.abs(ratio - 16 / 9) < 0.03) return 'canvas 16:9';
+  return 'other';
+}
+
 /** Sum of framesDecoded over the inbound video RTP streams of a connection. */
 export async function framesDecoded(pc: RTCPeerConnection): Promise<number> {
   const stats = await pc.getStats();
