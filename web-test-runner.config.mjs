@@ -9,20 +9,9 @@ import { chromeLauncher } from '@web/test-runner-chrome';
 register();
 const { createEclServer } = await import('./src/server/index.ts');
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--use-fake-device-for-media-stream',
-  '--use-fake-ui-for-media-stream',
-  '--autoplay-policy=no-user-gesture-required',
-  '--disable-features=WebRtcHideLocalIpsWithMdns',
+const { CHROMIUM_PATH, CHROMIUM_FLAGS } = await import('./scripts/chromium.ts');
+const TEST_CHROMIUM_FLAGS = [
+  ...CHROMIUM_FLAGS,
   // Background tabs and hidden pages must keep decoding video for the tests to observe frames.
   '--disable-background-timer-throttling',
   '--disable-renderer-backgrounding',
@@ -97,5 +86,5 @@ export default {
   testsFinishTimeout: 300_000,
   testFramework: { config: { timeout: 60_000 } },
   plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: new URL('./tsconfig.json', import.meta.url).pathname }), eclServerPlugin()],
-  browsers: [chromeLauncher({ launchOptions: { executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS } })],
+  browsers: [chromeLauncher({ launchOptions: { executablePath: CHROMIUM_PATH, headless: true, args: TEST_CHROMIUM_FLAGS } })],
 };

@@ -8,24 +8,10 @@ import { createServer, type Server } from 'node:http';
 import { extname, join, normalize } from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { ROOT } from './servers.js';
+import { CHROMIUM_FLAGS as BASE_FLAGS, CHROMIUM_PATH } from '../../scripts/chromium.js';
 
-export const CHROMIUM = '/usr/bin/chromium';
-
-export const CHROMIUM_FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--use-fake-device-for-media-stream',
-  '--use-fake-ui-for-media-stream',
-  '--autoplay-policy=no-user-gesture-required',
-  '--disable-features=WebRtcHideLocalIpsWithMdns',
-  '--headless=new',
-];
+export const CHROMIUM = CHROMIUM_PATH;
+export const CHROMIUM_FLAGS = [...BASE_FLAGS, '--headless=new'];
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

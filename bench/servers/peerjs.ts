@@ -6,7 +6,7 @@
  * raised above its default 5000 so the 5k-peer run can connect at all.
  */
 import { PeerServer } from 'peer';
-import { writeHeapSnapshot } from 'node:v8';
+import { answerBenchProbes } from './probe.js';
 
 const port = Number(process.argv[2] ?? 0);
 const server = PeerServer({ port, host: '127.0.0.1', concurrent_limit: 100_000 }, (http) => {
@@ -16,21 +16,4 @@ const server = PeerServer({ port, host: '127.0.0.1', concurrent_limit: 100_000 }
 });
 server.on('error', (err: unknown) => process.stderr.write(`peer server error: ${String(err)}\n`));
 
-// The bench asks for memory figures on stdin: "mem" → a full GC (node runs with
-// --expose-gc), then one `MEM {…}` line with process.memoryUsage(); "snapshot PATH"
-// → a full GC, then a heap snapshot written to PATH and one `SNAP PATH` line.
-process.stdin.setEncoding('utf8');
-process.stdin.on('data', (chunk: string) => {
-  const snap = /snapshot (\S+)/.exec(chunk);
-  if (snap) {
-    (globalThis as { gc?: () => void }).gc?.();
-    process.stdout.write(`SNAP ${writeHeapSnapshot(snap[1])}\n`);
-    return;
-  }
-  if (!chunk.includes('mem')) return;
-  (globalThis as { gc?: () => void }).gc?.();
-  process.stdout.write(`MEM ${JSON.stringify(process.memoryUsage())}\n`);
-});
-
-// Exit through process.exit so --cpu-prof (BENCH_CPU_PROF) gets to write its profile.
-process.on('SIGTERM', () => process.exit(0));
+answerBenchProbes();
