@@ -8,6 +8,7 @@ import { Subscriptions, claim, listen } from './listen.js';
 import { LocalMedia } from './local-media.js';
 import { PeerLink } from './peer-link.js';
 import { mediaStyles } from './styles.js';
+import { playVideo } from './playback.js';
 
 /** `incoming`: ringing here; `calling`: ringing there; `connecting`: answered, no media yet. */
 export type CallState = 'idle' | 'calling' | 'incoming' | 'connecting' | 'connected';
@@ -243,10 +244,12 @@ export class EclCall extends LitElement {
     }
     if (changed.has('remoteStream') && this.remoteStream) {
       // Autoplay with sound can be refused without a user gesture; offer a button then.
-      this.remoteVideo?.play().then(
-        () => (this.playBlocked = false),
-        () => (this.playBlocked = true),
-      );
+      const video = this.remoteVideo;
+      if (video) {
+        void playVideo(video).then((result) => {
+          if (result !== 'interrupted') this.playBlocked = result === 'blocked';
+        });
+      }
     }
   }
 

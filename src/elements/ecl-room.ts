@@ -9,6 +9,7 @@ import { Subscriptions, listen } from './listen.js';
 import { LocalMedia } from './local-media.js';
 import { PeerLink } from './peer-link.js';
 import { mediaStyles } from './styles.js';
+import { playVideo } from './playback.js';
 
 export type RoomMode = 'mesh' | 'sfu';
 export type RoomState = 'idle' | 'joining' | 'open' | 'left';
@@ -222,7 +223,11 @@ export class EclRoom extends LitElement {
   private playRemoteVideos(): void {
     const videos = this.renderRoot.querySelectorAll<HTMLVideoElement>('video[part~="remote-video"]');
     for (const video of videos) {
-      if (video.srcObject && video.paused) video.play().catch(() => (this.playBlocked = true));
+      if (video.srcObject && video.paused) {
+        void playVideo(video).then((result) => {
+          if (result === 'blocked') this.playBlocked = true;
+        });
+      }
     }
   }
 

@@ -49,8 +49,13 @@ describe('<ecl-room>', () => {
         const id = tile.dataset.peerId!;
         expect(tile.querySelector('[part~="label"]')!.textContent!.trim()).to.equal(id);
         await waitFor(() => Boolean(tile.querySelector('video')?.srcObject), `stream of ${id} at member ${i}`);
+        // The element plays each member's video itself (videoDecodes would otherwise start a paused one).
+        await waitFor(() => !tile.querySelector('video')!.paused, `the element plays ${id}'s video at member ${i}`);
         await videoDecodes(tile.querySelector('video')!, `video of ${id} at member ${i}`);
       }
+      // This browser allows autoplay: a play button here would only confuse (it came from an interrupted play()).
+      await room.updateComplete;
+      expect(part(room, 'play-button') !== null, `member ${i} shows a play button`).to.equal(false);
       expect(part(room, 'local-tile')).to.not.equal(null);
       expect(room.room).to.not.equal(null);
     }
